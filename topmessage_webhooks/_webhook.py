@@ -143,4 +143,9 @@ def verify_and_parse(
 def _parse(payload: Payload, strict: bool, max_body_size: int) -> Event:
     if isinstance(payload, Mapping):
         return structure_event(payload, strict=strict)
+    if isinstance(payload, str):
+        # JSON text is decoded as it is, so that any text ``to_json`` wrote,
+        # lone surrogates from \u escapes included, reads back equal.
+        body_bytes(payload, max_body_size)
+        return structure_event(_json.loads(payload), strict=strict)
     return structure_event(_json.loads(body_bytes(payload, max_body_size)), strict=strict)

@@ -175,6 +175,11 @@ _DOCUMENTED_KEYS: dict[type, frozenset[str]] = {
 }
 
 
+def documented_keys() -> frozenset[str]:
+    """Every key WIRE-FORMAT.md documents, at any level of an event."""
+    return frozenset().union(*_DOCUMENTED_KEYS.values())
+
+
 def _structure(cls: type[Any], data: Mapping[str, Any], path: str, strict: bool) -> Any:
     """Build ``cls`` from one wire object, keeping what it does not know in ``extra``."""
     values: dict[str, Any] = {}
@@ -215,7 +220,7 @@ def _structure(cls: type[Any], data: Mapping[str, Any], path: str, strict: bool)
 def _bounded(value: Any, path: str) -> Any:
     """Return ``value`` unchanged if it nests no deeper than ``MAX_NESTING``."""
     level = [value]
-    for _ in range(MAX_NESTING):
+    for _ in range(MAX_NESTING + 1):
         level = [
             child
             for item in level
