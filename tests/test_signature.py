@@ -267,3 +267,10 @@ def test_any_header_fails_only_with_signature_errors(header: str | bytes) -> Non
     """An arbitrary header value raises a SignatureError and nothing else."""
     with pytest.raises(SignatureError):
         verify_signature(BODY, header, SECRET)
+
+
+def test_header_found_in_werkzeug_headers() -> None:
+    """Flask's request.headers, which is not a Mapping, works as it is."""
+    from werkzeug.datastructures import Headers
+
+    verify_signature(BODY, Headers({"X-Topmessage-Signature": MAC.hex()}), SECRET)

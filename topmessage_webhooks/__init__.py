@@ -25,6 +25,7 @@ from ._models import (
     Location,
     SenderDetails,
 )
+from ._router import Router
 from ._signature import SIGNATURE_HEADER
 from ._webhook import Webhook, parse, sign, verify_and_parse, verify_signature
 
@@ -40,6 +41,7 @@ __all__ = [
     "MissingSignatureError",
     "PayloadError",
     "PayloadTooLargeError",
+    "Router",
     "SenderDetails",
     "SignatureError",
     "UnknownEventError",

@@ -13,23 +13,37 @@ import binascii
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping, Sequence
-from typing import Literal, TypeAlias
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, Protocol, TypeAlias
+
+import attrs
 
 from ._errors import InvalidSignatureError, MissingSignatureError
 
 SIGNATURE_HEADER = "X-TopMessage-Signature"
 
 Secret: TypeAlias = str | bytes | Sequence[str | bytes]
-SignatureSource: TypeAlias = str | bytes | Mapping[str, str] | Mapping[bytes, bytes] | None
+
+
+class Headers(Protocol):
+    """Any headers object with ``items()``: a dict, a WSGI environ, Werkzeug's ``Headers``."""
+
+    def items(self) -> Iterable[tuple[Any, Any]]: ...
+
+
+SignatureSource: TypeAlias = str | bytes | Headers | None
 Body: TypeAlias = bytes | bytearray | memoryview | str
 
 _MAC_SIZE = hashlib.sha256().digest_size
+_BLOCK_SIZE = hashlib.sha256().block_size
+_INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
+_OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))
 _HEADER_NAMES = ("x-topmessage-signature", "http_x_topmessage_signature")
 _PREFIX = "sha256="
 # The longest well-formed header: the prefix and 64 hex digits. Anything longer
 # is rejected before any decoding work, however large it is.
-_MAX_SIGNATURE_LENGTH = len(_PREFIX) + 2 * _MAC_SIZE
+_HEX_LENGTH = 2 * _MAC_SIZE
+_MAX_SIGNATURE_LENGTH = len(_PREFIX) + _HEX_LENGTH
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{43}=?")
 _URLSAFE_TO_STANDARD = str.maketrans("-_", "+/")
 
@@ -69,6 +83,44 @@ def _one_key(secret: object) -> bytes:
     return key
 
 
+@attrs.frozen(repr=False, eq=False)
+class MacKey:
+    """One HMAC-SHA256 key, its two padded key blocks hashed once (RFC 2104).
+
+    ``digest(body)`` equals ``hmac.digest(key, body, "sha256")``; starting
+    from the saved hash states spares two of the hash's blocks on every
+    request, which is a third of the work for a short body.
+    """
+
+    _inner: hashlib._Hash
+    _outer: hashlib._Hash
+
+    @classmethod
+    def from_bytes(cls, key: bytes) -> MacKey:
+        if len(key) > _BLOCK_SIZE:
+            key = hashlib.sha256(key).digest()
+        block = key.ljust(_BLOCK_SIZE, b"\0")
+        return cls(
+            hashlib.sha256(block.translate(_INNER_PAD)),
+            hashlib.sha256(block.translate(_OUTER_PAD)),
+        )
+
+    def __repr__(self) -> str:
+        return "MacKey(<hidden>)"
+
+    def digest(self, body: bytes | bytearray | memoryview) -> bytes:
+        inner = self._inner.copy()
+        inner.update(body)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
+def mac_keys(keys: tuple[bytes, ...]) -> tuple[MacKey, ...]:
+    """The precomputed form of ``secret_keys``' keys, for ``mac_matches``."""
+    return tuple(MacKey.from_bytes(key) for key in keys)
+
+
 def find_signature(source: SignatureSource) -> str | bytes | None:
     """Return the signature header's value from a value or a headers mapping.
 
@@ -77,11 +129,12 @@ def find_signature(source: SignatureSource) -> str | bytes | None:
     """
     if source is None or isinstance(source, (str, bytes)):
         return source
-    if isinstance(source, Mapping):
+    # Duck-typed rather than Mapping: Werkzeug's Headers (Flask) is not one.
+    if callable(getattr(source, "items", None)):
         for key, value in source.items():
             name = key.decode("latin-1") if isinstance(key, bytes) else key
             if isinstance(name, str) and name.lower() in _HEADER_NAMES:
-                return value
+                return value  # type: ignore[no-any-return]
         return None
     raise TypeError(
         "signature must be the header's value (str, bytes or None) or the "
@@ -95,6 +148,17 @@ def decode_signature(value: object) -> bytes:
     Raises ``MissingSignatureError`` for an absent or blank value and
     ``InvalidSignatureError`` for anything that is not a well-formed signature.
     """
+    if type(value) is str and len(value) == _HEX_LENGTH:
+        # The usual header, 64 hex digits, in one step. fromhex skips
+        # whitespace, so 32 bytes out of 64 characters means no character
+        # was skipped: the general path below would return the same bytes.
+        try:
+            digits = bytes.fromhex(value)
+        except ValueError:
+            pass
+        else:
+            if len(digits) == _MAC_SIZE:
+                return digits
     if value is None:
         raise MissingSignatureError(f"the {SIGNATURE_HEADER} header is missing")
     if isinstance(value, (bytes, bytearray)):
@@ -113,7 +177,7 @@ def decode_signature(value: object) -> bytes:
         raise InvalidSignatureError(_malformed())
     if value[: len(_PREFIX)].lower() == _PREFIX:
         value = value[len(_PREFIX) :]
-    mac = _decode_hex(value) if len(value) == 2 * _MAC_SIZE else _decode_base64(value)
+    mac = _decode_hex(value) if len(value) == _HEX_LENGTH else _decode_base64(value)
     if mac is None or len(mac) != _MAC_SIZE:
         raise InvalidSignatureError(_malformed())
     return mac
@@ -142,18 +206,20 @@ def _decode_base64(value: str) -> bytes | None:
         return None
 
 
-def mac_matches(body: bytes | bytearray | memoryview, mac: bytes, keys: tuple[bytes, ...]) -> bool:
+def mac_matches(body: bytes | bytearray | memoryview, mac: bytes, keys: tuple[MacKey, ...]) -> bool:
     """Whether any key's HMAC-SHA256 of ``body`` equals ``mac``, in constant time.
 
     Every key is tried, so the time taken does not tell which one matched.
     """
     matched = False
     for key in keys:
-        matched |= hmac.compare_digest(hmac.digest(key, body, "sha256"), mac)
+        matched |= hmac.compare_digest(key.digest(body), mac)
     return matched
 
 
-def check_mac(body: bytes | bytearray | memoryview, value: object, keys: tuple[bytes, ...]) -> None:
+def check_mac(
+    body: bytes | bytearray | memoryview, value: object, keys: tuple[MacKey, ...]
+) -> None:
     """Raise a ``SignatureError`` unless ``value`` is a valid signature of ``body``."""
     if not mac_matches(body, decode_signature(value), keys):
         raise InvalidSignatureError(_MISMATCH)
