@@ -3,19 +3,37 @@
 WIRE-FORMAT.md ("Numbers"): NaN and Infinity literals, numbers that overflow a
 float, and integers too long to convert are malformed. Deep nesting fails as a
 ``PayloadError`` rather than a ``RecursionError``.
+
+When orjson is installed (the ``fast`` extra), ``loads`` tries it first and
+keeps its result only where it is the one ``json`` gives; every other document
+is decoded by ``json``, so both give the same values and the same errors.
 """
 
 from __future__ import annotations
 
 import json
+import json.scanner
 import math
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from ._errors import PayloadError
 
+orjson_loads: Callable[[bytes | bytearray | str], Any] | None
+try:
+    from orjson import loads as orjson_loads
+except ImportError:  # the ``fast`` extra is not installed
+    orjson_loads = None
+
 # Python's own default limit for int <-> str conversion, applied here whatever
 # the interpreter is configured with.
 MAX_INTEGER_DIGITS = 4300
+
+# orjson's results are trusted only this deep; ``json`` decides deeper ones,
+# where it may run out of stack first.
+_ORJSON_MAX_DEPTH = 100
+
+_JSON_WHITESPACE = " \t\n\r"
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -40,17 +58,28 @@ _DECODER = json.JSONDecoder(
     parse_int=_parse_int,
     parse_constant=_reject_constant,
 )
+# The decoder's own scanner, called directly by ``_decode``. (typeshed types
+# make_scanner's argument as a scanner; any decoder's settings will do.)
+_scan_once = json.scanner.make_scanner(_DECODER)  # type: ignore[arg-type]
 
 
 def loads(payload: bytes | bytearray | str) -> Any:
     """Decode a UTF-8 JSON document, raising ``PayloadError`` for anything else."""
+    if orjson_loads is not None:
+        try:
+            value = orjson_loads(payload)
+        except ValueError:
+            pass  # ``json`` decides, and says what is wrong in its own words
+        else:
+            if _exact(value, 0):
+                return value
     if not isinstance(payload, str):
         try:
             payload = payload.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise PayloadError(f"body is not UTF-8 text (byte {exc.start} is invalid)") from exc
     try:
-        return _DECODER.decode(payload)
+        return _decode(payload)
     except json.JSONDecodeError as exc:
         raise PayloadError(
             f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -59,6 +88,47 @@ def loads(payload: bytes | bytearray | str) -> Any:
         raise PayloadError(f"body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
         raise PayloadError("body is not valid JSON: it is nested too deeply") from exc
+
+
+def _decode(text: str) -> Any:
+    # JSONDecoder.decode spends as long as the scan itself on a short body
+    # skipping whitespace around it; a body that starts with its value and
+    # ends with whitespace at most needs only the scan. Any other document,
+    # an invalid one included, goes through decode for its exact error.
+    try:
+        value, end = _scan_once(text, 0)
+    except StopIteration:
+        pass
+    else:
+        if end == len(text) or not text[end:].strip(_JSON_WHITESPACE):
+            return value
+    return _DECODER.decode(text)
+
+
+def _exact(value: Any, depth: int) -> bool:
+    """Whether orjson's ``value`` is exactly what ``json`` decodes from the same text.
+
+    orjson turns integers beyond 64 bits into floats, so no float is trusted,
+    and it nests deeper than ``json`` can; strings, small integers, booleans
+    and null are the same in both.
+    """
+    kind = type(value)
+    if kind is float:
+        return False
+    if kind is not dict and kind is not list:
+        return True
+    if depth == _ORJSON_MAX_DEPTH:
+        return False
+    for child in value.values() if kind is dict else value:
+        kind = type(child)
+        if kind is str:
+            continue
+        if kind is dict or kind is list:
+            if not _exact(child, depth + 1):
+                return False
+        elif kind is float:
+            return False
+    return True
 
 
 def dumps(value: Any) -> str:

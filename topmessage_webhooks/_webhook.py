@@ -19,6 +19,7 @@ from ._signature import (
     SignatureSource,
     check_mac,
     find_signature,
+    mac_keys,
     secret_keys,
     sign_bytes,
 )
@@ -60,7 +61,7 @@ class Webhook:
         strict: bool = False,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
-        self._keys = secret_keys(secret)
+        self._keys = mac_keys(secret_keys(secret))
         self.strict = strict
         self.max_body_size = check_max_body_size(max_body_size)
 

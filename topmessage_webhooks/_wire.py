@@ -107,6 +107,7 @@ def _shorten(text: str, limit: int = 40) -> str:
 
 
 _string = _read_string
+_MODEL_READERS = {model: _model_reader(model) for model in (SenderDetails, Location)}
 _FIELDS: dict[type, tuple[_Field, ...]] = {
     SenderDetails: (
         _Field("id", ("sender_id", "id"), _string),
@@ -130,12 +131,12 @@ _FIELDS: dict[type, tuple[_Field, ...]] = {
         _Field("id", ("id",), _string),
         _Field("channel", ("channel",), _enum_reader(Channel)),
         _Field("account_id", ("account_id",), _string),
-        _Field("sender_details", ("sender_details",), _model_reader(SenderDetails)),
+        _Field("sender_details", ("sender_details",), _MODEL_READERS[SenderDetails]),
         _Field("number", ("number", "Number", "from"), _string),
         _Field("reference_message_id", ("reference_message_id",), _string),
         _Field("text", ("text",), _string),
         _Field("media_id", ("media_id",), _string),
-        _Field("location", ("location",), _model_reader(Location)),
+        _Field("location", ("location",), _MODEL_READERS[Location]),
         _Field("to", ("to",), _string),
         _Field("request_id", ("request_id",), _string),
         _Field("type", ("type",), _string),
@@ -247,6 +248,100 @@ def structure_event(payload: Any, *, strict: bool = False) -> Event:
     Raises ``PayloadError`` naming the path of what is wrong, and
     ``UnknownEventError`` (carrying ``data``) for an event of neither kind.
     """
+    try:
+        return _structure_plain_event(payload, strict)
+    except (_NotPlain, PayloadError):
+        # The detailed path builds the same event, or raises the error a
+        # reader of the payload in field order meets first.
+        return _structure_event(payload, strict)
+
+
+class _NotPlain(Exception):
+    """The payload is one the plain path leaves to the detailed one."""
+
+
+# Values ``_bounded`` never needs to walk.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_readers(cls: type[Any]) -> dict[str, tuple[str, _Reader | None]]:
+    """Each wire key of ``cls``: its field, and its reader (None: a string taken as it is)."""
+    models = {reader: model for model, reader in _MODEL_READERS.items()}
+
+    def plain(field: _Field) -> _Reader | None:
+        if field.read is _read_string:
+            return None
+        model = models.get(field.read)
+        if model is None:
+            return field.read
+        return lambda value, path, strict: _plain_model(model, value, strict)
+
+    return {key: (field.name, plain(field)) for field in _FIELDS[cls] for key in field.keys}
+
+
+def _structure_plain_event(payload: Any, strict: bool) -> Event:
+    """``structure_event`` for the payloads TopMessage sends, in one pass over each object.
+
+    Where ``_structure`` looks up every spelling of every field, this walks
+    the keys the payload has. It raises ``_NotPlain`` (or a reader's
+    ``PayloadError``) for anything that needs a decision, such as an error,
+    two spellings of one field or a stand-in ``sender_code``, and leaves
+    that to ``_structure_event``, so both build equal events.
+    """
+    if type(payload) is not dict:
+        raise _NotPlain
+    data = payload.get("data")
+    if type(data) is not dict:
+        raise _NotPlain
+    cls = event_class(data)
+    if cls is None:
+        raise _NotPlain
+    envelope_extra = {}
+    if len(payload) > 1:
+        if strict:
+            raise _NotPlain
+        for key, value in payload.items():
+            if key != "data":
+                envelope_extra[key] = value if type(value) in _SCALARS else _bounded(value, key)
+    return cls(**_plain_values(cls, data, strict), envelope_extra=envelope_extra)
+
+
+def _plain_model(cls: type[Any], value: Any, strict: bool) -> Any:
+    if type(value) is not dict:
+        raise _NotPlain
+    return cls(**_plain_values(cls, value, strict))
+
+
+def _plain_values(cls: type[Any], data: dict[str, Any], strict: bool) -> dict[str, Any]:
+    readers = _PLAIN_READERS[cls]
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        field = readers.get(key)
+        if field is None:
+            if strict or key in _DOCUMENTED_KEYS[cls]:
+                raise _NotPlain
+            extra[key] = value if type(value) in _SCALARS else _bounded(value, key)
+        elif value is not None:
+            name, read = field
+            if name in values:
+                raise _NotPlain
+            if read is None:
+                if type(value) is not str:
+                    raise _NotPlain
+                values[name] = value
+            else:
+                values[name] = read(value, key, strict)
+    if not values.keys() >= _REQUIRED[cls]:
+        raise _NotPlain
+    values["extra"] = extra
+    return values
+
+
+_PLAIN_READERS = {cls: _plain_readers(cls) for cls in _FIELDS}
+
+
+def _structure_event(payload: Any, strict: bool) -> Event:
     if not isinstance(payload, Mapping):
         raise PayloadError(f"expected a JSON object at the top level, got {_json_type(payload)}")
     data = payload.get("data")
