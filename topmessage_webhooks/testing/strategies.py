@@ -9,7 +9,9 @@ the strategies the SDK's own property tests use:
 - ``wire_payloads()``: canonical wire mappings, as ``Event.to_dict`` writes
   them, which ``parse`` reads and ``to_dict`` writes back equal;
 - ``aliased_payloads()``: pairs of a canonical payload and the same event
-  spelled with WIRE-FORMAT.md's aliases.
+  spelled with WIRE-FORMAT.md's aliases;
+- ``signed_requests(secret)``: ``SignedRequest`` objects as TopMessage sends
+  them, in every accepted signature encoding.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .._models import (
     SenderDetails,
 )
 from .._wire import documented_keys
+from ._requests import ENCODINGS, Signable, SignedRequest, signed_request
 
 __all__ = [
     "aliased_payloads",
@@ -40,6 +43,7 @@ __all__ = [
     "json_values",
     "locations",
     "sender_details",
+    "signed_requests",
     "unknown_keys",
     "wire_payloads",
 ]
@@ -261,3 +265,20 @@ def aliased_payloads(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         else:
             data["sender_details"] = renamed
     return canonical, {**canonical, "data": data}
+
+
+def signed_requests(
+    secret: str | bytes, payloads: st.SearchStrategy[Signable] | None = None
+) -> st.SearchStrategy[SignedRequest]:
+    """Requests as TopMessage sends them, signed with ``secret`` in any accepted encoding.
+
+    ``payloads`` are what is signed, ``events()`` unless given: for instance
+    ``wire_payloads()``, or bodies as bytes.
+    """
+    return st.builds(
+        signed_request,
+        events() if payloads is None else payloads,
+        st.just(secret),
+        encoding=st.sampled_from(ENCODINGS),
+        prefix=st.booleans(),
+    )
