@@ -6,7 +6,7 @@ import base64
 import hmac
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from topmessage_webhooks import (
@@ -274,3 +274,37 @@ def test_header_found_in_werkzeug_headers() -> None:
     from werkzeug.datastructures import Headers
 
     verify_signature(BODY, Headers({"X-Topmessage-Signature": MAC.hex()}), SECRET)
+
+
+@given(key=st.binary(min_size=1, max_size=200), body=st.binary(max_size=300))
+def test_precomputed_key_gives_the_standard_hmac(key: bytes, body: bytes) -> None:
+    """A MacKey's digest is hmac.digest's, for keys shorter and longer than a hash block."""
+    assert _signature.MacKey.from_bytes(key).digest(body) == hmac.digest(key, body, "sha256")
+
+
+def test_precomputed_key_repr_hides_it() -> None:
+    """A MacKey's repr shows nothing derived from the key."""
+    assert repr(_signature.MacKey.from_bytes(b"k" * 10)) == "MacKey(<hidden>)"
+
+
+class _Text(str):
+    """A str subclass, which decode_signature reads on its general path only."""
+
+
+hex_like = st.text(alphabet="0123456789abcdefABCDEF \t\n=+/_-sha", min_size=60, max_size=68)
+
+
+@given(header=hex_like | st.text(min_size=64, max_size=64))
+@example(header="  " + "ab" * 31)  # 62 digits: fromhex gives 31 bytes
+@example(header="ab" * 15 + " \t" + "ab" * 16)
+@example(header="sha256=" + "ab" * 28 + "a")
+def test_hex_shortcut_decodes_exactly_as_the_general_path(header: str) -> None:
+    """A 64-character header gives the same MAC, or the same error, with or without the shortcut."""
+
+    def outcome(value: str) -> tuple[str, str]:
+        try:
+            return ("mac", _signature.decode_signature(value).hex())
+        except SignatureError as error:
+            return (type(error).__name__, str(error))
+
+    assert outcome(header) == outcome(_Text(header))

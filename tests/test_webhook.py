@@ -225,3 +225,30 @@ def test_arbitrary_signed_input_raises_only_webhook_errors(body: bytes | str, st
         return
     assert SECRET not in message
     assert sign(body, SECRET) not in message
+
+
+def test_module_functions_check_their_settings_on_every_call() -> None:
+    """A Webhook is reused only for settings of the same types: True is not a size limit of 1."""
+    header = sign(REPORT, SECRET)
+    with pytest.raises(PayloadTooLargeError):
+        verify_and_parse(REPORT, header, SECRET, max_body_size=1)
+    with pytest.raises(TypeError):
+        verify_and_parse(REPORT, header, SECRET, max_body_size=True)
+    with pytest.raises(TypeError):
+        verify_signature(REPORT, header, SECRET, max_body_size=True)
+    with pytest.raises(ValueError, match="empty"):
+        verify_and_parse(REPORT, header, "")
+    event = verify_and_parse(REPORT, header, [SECRET, "rotated-out"], strict=True)
+    assert event == verify_and_parse(REPORT, header, SECRET.encode())
+
+
+def test_module_functions_keep_only_a_few_recent_secrets() -> None:
+    """The reuse of Webhooks is bounded, and nothing about it shows a secret."""
+    from topmessage_webhooks._webhook import _recent_webhook
+
+    for number in range(40):
+        secret = f"rotating-secret-{number}"
+        verify_and_parse(REPORT, sign(REPORT, secret), secret)
+    info = _recent_webhook.cache_info()
+    assert info.currsize <= 16
+    assert "rotating-secret" not in repr(_recent_webhook) + repr(info)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from topmessage_webhooks import (
@@ -19,6 +19,8 @@ from topmessage_webhooks import (
     PayloadError,
     SenderDetails,
     UnknownEventError,
+    _samples,
+    _wire,
     parse,
 )
 from topmessage_webhooks._wire import MAX_NESTING
@@ -344,3 +346,73 @@ def test_any_json_data_parses_or_raises_a_payload_error(data: dict[str, Any], st
     except PayloadError:
         return
     assert parse(event.to_json()) == event
+
+
+def _built(build: Any, payload: Any, strict: bool) -> tuple[Any, ...]:
+    """An event as comparable data (its repr shows every field, enum members and key order)."""
+    try:
+        event = build(payload, strict)
+    except PayloadError as error:
+        return (type(error).__name__, str(error), getattr(error, "data", None))
+    return ("event", repr(event), event.to_dict())
+
+
+_WORDS = ["SMS", "WHATSAPP", "DELIVERED", "STATUS", "SEEN", "x", ""]
+_scalars = st.none() | st.sampled_from(_WORDS) | st.integers() | st.floats(allow_nan=False)
+_inner_objects = st.dictionaries(
+    st.sampled_from(["sender_id", "id", "name", "sender_name", "code", "latitude", "other"]),
+    _scalars,
+    max_size=4,
+)
+_messy_data = st.dictionaries(
+    st.sampled_from(sorted(_wire.documented_keys())) | st.sampled_from(["unknown", "Id", "x"]),
+    _scalars | _inner_objects | strategies.json_values(max_leaves=3),
+    max_size=8,
+)
+_messy_payloads = st.builds(
+    lambda data, envelope: {"data": data, **envelope},
+    _messy_data,
+    st.dictionaries(st.sampled_from(["meta", "x"]), _scalars, max_size=1),
+)
+
+
+@given(
+    payload=_messy_payloads
+    | strategies.wire_payloads()
+    | strategies.aliased_payloads().map(lambda pair: pair[1]),
+    strict=st.booleans(),
+)
+@example(payload=_data(id="1", number="1", **{"from": "2"}), strict=False)
+@example(payload=_data(id="1", text="t", sender_details={"id": "b", "sender_id": "a"}), strict=True)
+@example(payload=_data(id="1", Number=None, number="1", sender_code="c"), strict=False)
+@example(payload=_data(id="1", status="SEEN", channel=None, x=None), strict=False)
+def test_plain_path_builds_what_the_detailed_path_builds(payload: Any, strict: bool) -> None:
+    """Whatever the plain path accepts, it builds exactly the detailed path's event."""
+    plain = (
+        _built(_wire._structure_plain_event, payload, strict)
+        if _plain_accepts(payload, strict)
+        else None
+    )
+    detailed = _built(_wire._structure_event, payload, strict)
+    assert plain in (None, detailed)
+    assert _built(lambda p, s: _wire.structure_event(p, strict=s), payload, strict) == detailed
+
+
+def _plain_accepts(payload: Any, strict: bool) -> bool:
+    try:
+        _wire._structure_plain_event(payload, strict)
+    except (_wire._NotPlain, PayloadError):
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "body",
+    [_samples.DELIVERY_REPORT, _samples.DELIVERY_REPORT_EN, _samples.INCOMING_MESSAGE],
+)
+def test_documented_samples_take_the_plain_path(body: bytes) -> None:
+    """TopMessage's own samples, and the same with an unknown key added, need no detailed pass."""
+    payload = json.loads(body)
+    assert _plain_accepts(payload, strict=False)
+    payload["data"]["added_later"] = {"by": ["TopMessage"]}
+    assert _plain_accepts(payload, strict=False)

@@ -117,7 +117,7 @@ class MacKey:
 
 
 def mac_keys(keys: tuple[bytes, ...]) -> tuple[MacKey, ...]:
-    """The precomputed form of ``secret_keys``' keys, for ``mac_matches``."""
+    """The precomputed form of ``secret_keys``' keys, for ``check_mac``."""
     return tuple(MacKey.from_bytes(key) for key in keys)
 
 
@@ -206,22 +206,20 @@ def _decode_base64(value: str) -> bytes | None:
         return None
 
 
-def mac_matches(body: bytes | bytearray | memoryview, mac: bytes, keys: tuple[MacKey, ...]) -> bool:
-    """Whether any key's HMAC-SHA256 of ``body`` equals ``mac``, in constant time.
-
-    Every key is tried, so the time taken does not tell which one matched.
-    """
-    matched = False
-    for key in keys:
-        matched |= hmac.compare_digest(key.digest(body), mac)
-    return matched
-
-
 def check_mac(
     body: bytes | bytearray | memoryview, value: object, keys: tuple[MacKey, ...]
 ) -> None:
-    """Raise a ``SignatureError`` unless ``value`` is a valid signature of ``body``."""
-    if not mac_matches(body, decode_signature(value), keys):
+    """Raise a ``SignatureError`` unless ``value`` is a valid signature of ``body``.
+
+    The decoded MAC is compared with every key's HMAC-SHA256 of ``body`` in
+    constant time, and every key is tried, so the time taken does not tell
+    which one matched.
+    """
+    mac = decode_signature(value)
+    matched = False
+    for key in keys:
+        matched |= hmac.compare_digest(key.digest(body), mac)
+    if not matched:
         raise InvalidSignatureError(_MISMATCH)
 
 

@@ -7,6 +7,7 @@ Nothing is read from a body before it is proven to come from TopMessage.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -91,8 +92,14 @@ class Webhook:
         ``PayloadError`` (400, 413) or ``UnknownEventError`` (202) if the
         verified body is not an event this version can read.
         """
-        raw = body_bytes(body, self.max_body_size)
-        check_mac(raw, find_signature(signature), self._keys)
+        raw: bytes | bytearray
+        if type(body) is bytes and len(body) <= self.max_body_size:
+            raw = body  # what body_bytes would return, without the call
+        else:
+            raw = body_bytes(body, self.max_body_size)
+        # A header value, the usual argument, needs no lookup.
+        value = signature if type(signature) is str else find_signature(signature)
+        check_mac(raw, value, self._keys)
         return structure_event(_json.loads(raw), strict=self.strict)
 
 
@@ -104,7 +111,7 @@ def verify_signature(
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
 ) -> None:
     """Check that ``signature`` signs ``body`` under ``secret``; raise on failure."""
-    Webhook(secret, max_body_size=max_body_size).verify(body, signature)
+    _webhook_for(secret, False, max_body_size).verify(body, signature)
 
 
 def parse(
@@ -136,9 +143,26 @@ def verify_and_parse(
     headers (any mapping, a WSGI environ included); ``secret`` is the
     endpoint's secret or a sequence of them. See ``Webhook.verify_and_parse``.
     """
-    return Webhook(secret, strict=strict, max_body_size=max_body_size).verify_and_parse(
-        body, signature
-    )
+    return _webhook_for(secret, strict, max_body_size).verify_and_parse(body, signature)
+
+
+def _webhook_for(secret: Secret, strict: bool, max_body_size: int) -> Webhook:
+    """A ``Webhook`` for these settings: one of the last few made, if they match.
+
+    Preparing a secret's keys costs nearly half as much as verifying a short
+    body, so the module-level functions keep the ``Webhook`` of the last
+    secrets they were given; the cache shows no secret (``_recent_webhook`` has no
+    repr of its entries). Settings of other types than these are checked
+    and used afresh each time.
+    """
+    if type(secret) in (str, bytes) and type(strict) is bool and type(max_body_size) is int:
+        return _recent_webhook(secret, strict, max_body_size)
+    return Webhook(secret, strict=strict, max_body_size=max_body_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _recent_webhook(secret: str | bytes, strict: bool, max_body_size: int) -> Webhook:
+    return Webhook(secret, strict=strict, max_body_size=max_body_size)
 
 
 def _parse(payload: Payload, strict: bool, max_body_size: int) -> Event:

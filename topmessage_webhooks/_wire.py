@@ -79,7 +79,7 @@ def _enum_reader(enum: type[Channel] | type[DeliveryStatus]) -> _Reader:
     choices = ", ".join(known)
 
     def read(value: Any, path: str, strict: bool) -> Channel | DeliveryStatus | str:
-        text = _read_string(value, path, strict)
+        text = value if type(value) is str else _read_string(value, path, strict)
         member = known.get(text)
         if member is not None:
             return member
@@ -264,21 +264,6 @@ class _NotPlain(Exception):
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _plain_readers(cls: type[Any]) -> dict[str, tuple[str, _Reader | None]]:
-    """Each wire key of ``cls``: its field, and its reader (None: a string taken as it is)."""
-    models = {reader: model for model, reader in _MODEL_READERS.items()}
-
-    def plain(field: _Field) -> _Reader | None:
-        if field.read is _read_string:
-            return None
-        model = models.get(field.read)
-        if model is None:
-            return field.read
-        return lambda value, path, strict: _plain_model(model, value, strict)
-
-    return {key: (field.name, plain(field)) for field in _FIELDS[cls] for key in field.keys}
-
-
 def _structure_plain_event(payload: Any, strict: bool) -> Event:
     """``structure_event`` for the payloads TopMessage sends, in one pass over each object.
 
@@ -306,39 +291,60 @@ def _structure_plain_event(payload: Any, strict: bool) -> Event:
     return cls(**_plain_values(cls, data, strict), envelope_extra=envelope_extra)
 
 
-def _plain_model(cls: type[Any], value: Any, strict: bool) -> Any:
-    if type(value) is not dict:
-        raise _NotPlain
-    return cls(**_plain_values(cls, value, strict))
-
-
 def _plain_values(cls: type[Any], data: dict[str, Any], strict: bool) -> dict[str, Any]:
-    readers = _PLAIN_READERS[cls]
+    """The keyword arguments of ``cls`` for ``data``, or ``_NotPlain``."""
+    strings, readers, required = _PLAIN_TABLES[cls]
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
+    nulls = 0
     for key, value in data.items():
-        field = readers.get(key)
-        if field is None:
-            if strict or key in _DOCUMENTED_KEYS[cls]:
-                raise _NotPlain
+        name = strings.get(key)
+        if name is not None and type(value) is str:
+            values[name] = value
+        elif value is None and (name is not None or key in readers):
+            nulls += 1
+        elif key in readers:
+            name, read = readers[key]
+            values[name] = read(value, key, strict)
+        elif name is not None or strict or key in _DOCUMENTED_KEYS[cls]:
+            raise _NotPlain
+        else:
             extra[key] = value if type(value) in _SCALARS else _bounded(value, key)
-        elif value is not None:
-            name, read = field
-            if name in values:
-                raise _NotPlain
-            if read is None:
-                if type(value) is not str:
-                    raise _NotPlain
-                values[name] = value
-            else:
-                values[name] = read(value, key, strict)
-    if not values.keys() >= _REQUIRED[cls]:
+    # Two spellings of one field leave fewer values than keys: which one
+    # wins is the detailed path's decision.
+    if len(values) + len(extra) + nulls != len(data) or not values.keys() >= required:
         raise _NotPlain
     values["extra"] = extra
     return values
 
 
-_PLAIN_READERS = {cls: _plain_readers(cls) for cls in _FIELDS}
+def _plain_model_reader(model: type[SenderDetails | Location]) -> _Reader:
+    def read(value: Any, path: str, strict: bool) -> Any:
+        if type(value) is not dict:
+            raise _NotPlain
+        return model(**_plain_values(model, value, strict))
+
+    return read
+
+
+_PlainTable = tuple[dict[str, str], dict[str, tuple[str, _Reader]], frozenset[str]]
+
+
+def _plain_table(cls: type[Any]) -> _PlainTable:
+    """``cls``'s plain string fields by wire key, its other fields, its required fields."""
+    plain_readers = {reader: _plain_model_reader(model) for model, reader in _MODEL_READERS.items()}
+    fields = _FIELDS[cls]
+    strings = {key: f.name for f in fields if f.read is _read_string for key in f.keys}
+    readers = {
+        key: (f.name, plain_readers.get(f.read, f.read))
+        for f in fields
+        if f.read is not _read_string
+        for key in f.keys
+    }
+    return strings, readers, _REQUIRED[cls]
+
+
+_PLAIN_TABLES = {cls: _plain_table(cls) for cls in _FIELDS}
 
 
 def _structure_event(payload: Any, strict: bool) -> Event:
