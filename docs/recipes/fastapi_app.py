@@ -1,4 +1,4 @@
-"""Receive TopMessage webhooks with FastAPI (0.164 or later).
+"""Receive TopMessage webhooks with FastAPI.
 
 Run it::
 
@@ -37,12 +37,23 @@ def handle_event(event: Event) -> None:
         logger.info("incoming %s message %s", event.channel, event.id)
 
 
-# max_body_size: FastAPI answers 413 to a larger body while it is still arriving.
-@app.post("/webhooks/topmessage", max_body_size=webhook.max_body_size)
+async def read_body(request: Request) -> bytes | None:
+    """The raw body, or None as soon as it passes the limit: never buffers more."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > webhook.max_body_size:
+            return None
+    return bytes(body)
+
+
+@app.post("/webhooks/topmessage")
 async def topmessage_webhook(request: Request) -> JSONResponse:
     # The signature covers the exact bytes received: a pydantic model parameter
     # would hand over a parsed copy, which no longer matches it.
-    body = await request.body()
+    body = await read_body(request)
+    if body is None:
+        return JSONResponse({"error": "body too large"}, status_code=413)
     try:
         event = webhook.verify_and_parse(body, request.headers.get(SIGNATURE_HEADER))
     except UnknownEventError as unknown:
