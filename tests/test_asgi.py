@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import http.client
-import json
 import logging
-import socket
-import threading
-import time
 from collections.abc import Iterable, Iterator, MutableMapping
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import uvicorn
+from loopback import Answer, request, uvicorn_server
 
 from topmessage_webhooks import (
     SIGNATURE_HEADER,
@@ -32,60 +27,6 @@ SECRET = "asgi-test-secret"
 LIMIT = 1024
 UNKNOWN = b'{"data": {"id": "u-1", "mood": "cheerful"}}'
 WEBHOOK = Webhook(SECRET, max_body_size=LIMIT)
-
-
-@contextmanager
-def uvicorn_server(app: Any) -> Iterator[int]:
-    """Serve ``app`` with uvicorn on an ephemeral port, lifespan on; stop it cleanly after."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, lifespan="on", log_config=None, log_level="warning", http="h11", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started and thread.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert server.started, "uvicorn did not start"
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        assert not thread.is_alive(), "uvicorn did not stop"
-
-
-class Answer:
-    """A response read in full: status, headers and body."""
-
-    def __init__(self, response: http.client.HTTPResponse) -> None:
-        self.status = response.status
-        self.headers = response.headers
-        self.body = response.read()
-
-    def json(self) -> Any:
-        assert self.headers["Content-Type"] == "application/json"
-        return json.loads(self.body)
-
-
-def request(
-    port: int,
-    body: bytes | Iterable[bytes] | None,
-    headers: dict[str, str],
-    method: str = "POST",
-    path: str = "/",
-) -> Answer:
-    """Send one request (chunked when ``body`` is an iterable) and read the answer."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        return Answer(connection.getresponse())
-    finally:
-        connection.close()
 
 
 def post(port: int, body: bytes, signature: str | None = None, path: str = "/") -> Answer:

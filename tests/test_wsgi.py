@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import http.client
 import io
-import json
 import logging
 import socket
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 from wsgiref.util import setup_testing_defaults
-from wsgiref.validate import validator
 
 import pytest
-from werkzeug.serving import make_server as make_werkzeug_server
+from loopback import Answer, request, werkzeug_server, wsgiref_server
 
 from topmessage_webhooks import (
     SIGNATURE_HEADER,
@@ -34,70 +29,6 @@ SECRET = "wsgi-test-secret"
 LIMIT = 1024
 UNKNOWN = b'{"data": {"id": "u-1", "mood": "cheerful"}}'
 WEBHOOK = Webhook(SECRET, max_body_size=LIMIT)
-
-
-class QuietHandler(WSGIRequestHandler):
-    """wsgiref's request handler, without a line on stderr per request."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def wsgiref_server(app: Any, *, validate: bool = True) -> Iterator[int]:
-    """Serve ``app``, checked by wsgiref's validator, on an ephemeral port; stop it after."""
-    served = validator(app) if validate else app
-    server = make_server("127.0.0.1", 0, served, handler_class=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@contextmanager
-def werkzeug_server(app: Any) -> Iterator[int]:
-    """Serve ``app`` with Werkzeug, which decodes chunked bodies and sets wsgi.input_terminated."""
-    server = make_werkzeug_server("127.0.0.1", 0, app)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class Answer:
-    """A response read in full: status, headers and body."""
-
-    def __init__(self, response: http.client.HTTPResponse) -> None:
-        self.status = response.status
-        self.headers = response.headers
-        self.body = response.read()
-
-    def json(self) -> Any:
-        assert self.headers["Content-Type"] == "application/json"
-        return json.loads(self.body)
-
-
-def request(
-    port: int,
-    body: bytes | Iterable[bytes] | None,
-    headers: dict[str, str],
-    method: str = "POST",
-) -> Answer:
-    """Send one request (chunked when ``body`` is an iterable) and read the answer."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request(method, "/webhooks/topmessage", body=body, headers=headers)
-        return Answer(connection.getresponse())
-    finally:
-        connection.close()
 
 
 def post(port: int, body: bytes, signature: str | None = None) -> Answer:
