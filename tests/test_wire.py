@@ -416,3 +416,20 @@ def test_documented_samples_take_the_plain_path(body: bytes) -> None:
     assert _plain_accepts(payload, strict=False)
     payload["data"]["added_later"] = {"by": ["TopMessage"]}
     assert _plain_accepts(payload, strict=False)
+
+
+@pytest.mark.parametrize("key", ["number", "text", "sender_details", "location", "sender_code"])
+def test_incoming_keys_that_are_all_null_make_an_unknown_event(key: str) -> None:
+    """Null incoming-message keys say nothing: the event is unknown, not an empty message."""
+    with pytest.raises(UnknownEventError):
+        parse(_data(id="x", **{key: None}))
+    event = parse(_data(id="x", text="hi", **{key: None} if key != "text" else {}))
+    assert parse(event.to_json()) == event
+
+
+def test_payload_errors_chain_to_nothing_internal() -> None:
+    """A payload error's traceback shows no internal fast-path exception as its context."""
+    with pytest.raises(PayloadError) as caught:
+        parse(_data(id=1, status="SEEN"))
+    assert caught.value.__context__ is None
+    assert caught.value.__cause__ is None

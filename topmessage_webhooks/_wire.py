@@ -234,11 +234,18 @@ def _bounded(value: Any, path: str) -> Any:
 
 
 def event_class(data: Mapping[str, Any]) -> type[Event] | None:
-    """Which event ``data`` is, by WIRE-FORMAT.md's rules, or None if neither."""
+    """Which event ``data`` is, by WIRE-FORMAT.md's rules, or None if neither.
+
+    An incoming-message key counts only with a value: every field of an
+    incoming message is optional, so one whose keys are all null would be
+    written back without them, as an event of neither kind. A null
+    ``status`` still makes a delivery report, whose required status is missing.
+    """
     if data.get("type") == "STATUS" or "status" in data:
         return DeliveryReport
-    if not _INCOMING_KEYS.isdisjoint(data):
-        return IncomingMessage
+    for key in _INCOMING_KEYS.intersection(data):
+        if data[key] is not None:
+            return IncomingMessage
     return None
 
 
@@ -251,9 +258,11 @@ def structure_event(payload: Any, *, strict: bool = False) -> Event:
     try:
         return _structure_plain_event(payload, strict)
     except (_NotPlain, PayloadError):
-        # The detailed path builds the same event, or raises the error a
-        # reader of the payload in field order meets first.
-        return _structure_event(payload, strict)
+        pass
+    # Outside the handler, so that no error chains to the plain path's: the
+    # detailed path builds the same event, or raises the error a reader of
+    # the payload in field order meets first.
+    return _structure_event(payload, strict)
 
 
 class _NotPlain(Exception):
