@@ -243,8 +243,8 @@ def event_class(data: Mapping[str, Any]) -> type[Event] | None:
     """
     if data.get("type") == "STATUS" or "status" in data:
         return DeliveryReport
-    for key in _INCOMING_KEYS.intersection(data):
-        if data[key] is not None:
+    for key, value in data.items():
+        if value is not None and key in _INCOMING_KEYS:
             return IncomingMessage
     return None
 
