@@ -252,3 +252,13 @@ def test_module_functions_keep_only_a_few_recent_secrets() -> None:
     info = _recent_webhook.cache_info()
     assert info.currsize <= 16
     assert "rotating-secret" not in repr(_recent_webhook) + repr(info)
+
+
+def test_webhook_settings_are_read_only() -> None:
+    """A shared Webhook's settings cannot be changed after construction."""
+    webhook = Webhook(SECRET, strict=True, max_body_size=10)
+    assert (webhook.strict, webhook.max_body_size) == (True, 10)
+    with pytest.raises(AttributeError):
+        webhook.max_body_size = 10**9  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        webhook.strict = False  # type: ignore[misc]

@@ -53,7 +53,7 @@ class Webhook:
     ``TypeError``/``ValueError`` immediately.
     """
 
-    __slots__ = ("_keys", "max_body_size", "strict")
+    __slots__ = ("_keys", "_max_body_size", "_strict")
 
     def __init__(
         self,
@@ -63,14 +63,25 @@ class Webhook:
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         self._keys = mac_keys(secret_keys(secret))
-        self.strict = strict
-        self.max_body_size = check_max_body_size(max_body_size)
+        self._strict = strict
+        self._max_body_size = check_max_body_size(max_body_size)
 
     def __repr__(self) -> str:
         return (
-            f"Webhook(secret=<{len(self._keys)} hidden>, strict={self.strict!r}, "
-            f"max_body_size={self.max_body_size!r})"
+            f"Webhook(secret=<{len(self._keys)} hidden>, strict={self._strict!r}, "
+            f"max_body_size={self._max_body_size!r})"
         )
+
+    # Read-only, so that a Webhook shared between threads cannot change under them.
+    @property
+    def strict(self) -> bool:
+        """Whether unknown keys and values are errors rather than kept."""
+        return self._strict
+
+    @property
+    def max_body_size(self) -> int:
+        """The largest body, in bytes, that is read at all."""
+        return self._max_body_size
 
     def verify(self, body: Body, signature: SignatureSource) -> None:
         """Check that ``signature`` signs ``body``, or raise a ``WebhookError``.
@@ -79,11 +90,11 @@ class Webhook:
         ``PayloadTooLargeError``, ``MissingSignatureError`` or
         ``InvalidSignatureError``.
         """
-        check_mac(body_bytes(body, self.max_body_size), find_signature(signature), self._keys)
+        check_mac(body_bytes(body, self._max_body_size), find_signature(signature), self._keys)
 
     def parse(self, payload: Payload) -> Event:
         """Parse a trusted body or decoded mapping without verifying it."""
-        return _parse(payload, self.strict, self.max_body_size)
+        return _parse(payload, self._strict, self._max_body_size)
 
     def verify_and_parse(self, body: Body, signature: SignatureSource) -> Event:
         """Verify the raw ``body`` against ``signature``, then return the typed event.
@@ -93,14 +104,14 @@ class Webhook:
         verified body is not an event this version can read.
         """
         raw: bytes | bytearray
-        if type(body) is bytes and len(body) <= self.max_body_size:
+        if type(body) is bytes and len(body) <= self._max_body_size:
             raw = body  # what body_bytes would return, without the call
         else:
-            raw = body_bytes(body, self.max_body_size)
+            raw = body_bytes(body, self._max_body_size)
         # A header value, the usual argument, needs no lookup.
         value = signature if type(signature) is str else find_signature(signature)
         check_mac(raw, value, self._keys)
-        return structure_event(_json.loads(raw), strict=self.strict)
+        return structure_event(_json.loads(raw), strict=self._strict)
 
 
 def verify_signature(
