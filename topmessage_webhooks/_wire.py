@@ -164,15 +164,19 @@ _INCOMING_KEYS = frozenset(
         "reference_message_id",
     }
 )
+
+
+def _wire_keys(*classes: type) -> frozenset[str]:
+    return frozenset(key for cls in classes for field in _FIELDS[cls] for key in field.keys)
+
+
 # Every key WIRE-FORMAT.md documents, per object: strict mode rejects only others.
-_DOCUMENTED_DATA_KEYS = frozenset(
-    key for cls in (DeliveryReport, IncomingMessage) for field in _FIELDS[cls] for key in field.keys
-) | {"sender_code"}
+_DOCUMENTED_DATA_KEYS = _wire_keys(DeliveryReport, IncomingMessage) | {"sender_code"}
 _DOCUMENTED_KEYS: dict[type, frozenset[str]] = {
     DeliveryReport: _DOCUMENTED_DATA_KEYS,
     IncomingMessage: _DOCUMENTED_DATA_KEYS,
-    SenderDetails: frozenset(key for field in _FIELDS[SenderDetails] for key in field.keys),
-    Location: frozenset(key for field in _FIELDS[Location] for key in field.keys),
+    SenderDetails: _wire_keys(SenderDetails),
+    Location: _wire_keys(Location),
 }
 
 
@@ -181,8 +185,13 @@ def documented_keys() -> frozenset[str]:
     return frozenset().union(*_DOCUMENTED_KEYS.values())
 
 
-def _structure(cls: type[Any], data: Mapping[str, Any], path: str, strict: bool) -> Any:
-    """Build ``cls`` from one wire object, keeping what it does not know in ``extra``."""
+def _structure(
+    cls: type[Any], data: Mapping[str, Any], path: str, strict: bool, **envelope: Any
+) -> Any:
+    """Build ``cls`` from one wire object, keeping what it does not know in ``extra``.
+
+    ``envelope`` holds an event's ``envelope_extra``, passed through to ``cls``.
+    """
     values: dict[str, Any] = {}
     used: set[str] = set()
     for field in _FIELDS[cls]:
@@ -215,11 +224,17 @@ def _structure(cls: type[Any], data: Mapping[str, Any], path: str, strict: bool)
             raise PayloadError("unknown key (strict mode)", path=f"{path}.{key}")
         else:
             extra[key] = _bounded(value, f"{path}.{key}")
-    return cls(**values, extra=extra)
+    return cls(**values, extra=extra, **envelope)
+
+
+# Values ``_bounded`` never needs to walk.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _bounded(value: Any, path: str) -> Any:
     """Return ``value`` unchanged if it nests no deeper than ``MAX_NESTING``."""
+    if type(value) in _SCALARS:
+        return value
     level = [value]
     for _ in range(MAX_NESTING + 1):
         level = [
@@ -269,10 +284,6 @@ class _NotPlain(Exception):
     """The payload is one the plain path leaves to the detailed one."""
 
 
-# Values ``_bounded`` never needs to walk.
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
 def _structure_plain_event(payload: Any, strict: bool) -> Event:
     """``structure_event`` for the payloads TopMessage sends, in one pass over each object.
 
@@ -296,7 +307,7 @@ def _structure_plain_event(payload: Any, strict: bool) -> Event:
             raise _NotPlain
         for key, value in payload.items():
             if key != "data":
-                envelope_extra[key] = value if type(value) in _SCALARS else _bounded(value, key)
+                envelope_extra[key] = _bounded(value, key)
     return cls(**_plain_values(cls, data, strict), envelope_extra=envelope_extra)
 
 
@@ -318,7 +329,7 @@ def _plain_values(cls: type[Any], data: dict[str, Any], strict: bool) -> dict[st
         elif name is not None or strict or key in _DOCUMENTED_KEYS[cls]:
             raise _NotPlain
         else:
-            extra[key] = value if type(value) in _SCALARS else _bounded(value, key)
+            extra[key] = _bounded(value, key)
     # Two spellings of one field leave fewer values than keys: which one
     # wins is the detailed path's decision.
     if len(values) + len(extra) + nulls != len(data) or not values.keys() >= required:
@@ -377,9 +388,7 @@ def _structure_event(payload: Any, strict: bool) -> Event:
             if strict:
                 raise PayloadError("unknown key (strict mode)", path=str(key))
             envelope_extra[key] = _bounded(value, str(key))
-    event: Event = _structure(cls, data, "data", strict)
-    if envelope_extra:
-        event = attrs.evolve(event, envelope_extra=envelope_extra)
+    event: Event = _structure(cls, data, "data", strict, envelope_extra=envelope_extra)
     return event
 
 
