@@ -25,7 +25,8 @@ class QuietHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def _serving(server: Any) -> Iterator[int]:
+def serving(server: Any) -> Iterator[int]:
+    """Run a socketserver-style ``server`` in a thread; shut it down and join it after."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
@@ -40,14 +41,14 @@ def _serving(server: Any) -> Iterator[int]:
 def wsgiref_server(app: Any, *, validate: bool = True) -> Iterator[int]:
     """Serve ``app``, checked by wsgiref's validator, on an ephemeral port; stop it after."""
     served = validator(app) if validate else app
-    with _serving(make_server("127.0.0.1", 0, served, handler_class=QuietHandler)) as port:
+    with serving(make_server("127.0.0.1", 0, served, handler_class=QuietHandler)) as port:
         yield port
 
 
 @contextmanager
 def werkzeug_server(app: Any) -> Iterator[int]:
     """Serve ``app`` with Werkzeug, which decodes chunked bodies and sets wsgi.input_terminated."""
-    with _serving(make_werkzeug_server("127.0.0.1", 0, app)) as port:
+    with serving(make_werkzeug_server("127.0.0.1", 0, app)) as port:
         yield port
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIServer
 
 import pytest
-from loopback import QuietHandler, uvicorn_server
+from loopback import QuietHandler, serving, uvicorn_server
 
 from topmessage_webhooks import SIGNATURE_HEADER, Webhook, asgi, sign, wsgi
 from topmessage_webhooks import _samples as samples
@@ -56,14 +56,8 @@ def wsgi_server() -> Iterator[int]:
     """Serve the WSGI receiver with a threading wsgiref server; stop it and its threads after."""
     server = ThreadingWSGIServer(("127.0.0.1", 0), QuietHandler)
     server.set_app(receiver(wsgi))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(server) as port:
+        yield port
 
 
 def asgi_server() -> Any:

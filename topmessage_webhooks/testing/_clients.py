@@ -81,6 +81,16 @@ def _sign(request: SignedRequest | Signable, secret: str | bytes | None) -> Sign
     return signed_request(request, secret)
 
 
+def _post_parts(
+    request: SignedRequest | Signable,
+    secret: str | bytes | None,
+    headers: Mapping[str, str] | None,
+) -> tuple[bytes, dict[str, str]]:
+    """The body and headers a client's ``post`` sends: signed, with ``headers`` added."""
+    signed = _sign(request, secret)
+    return signed.body, dict(_header_list(signed.headers, headers))
+
+
 def _header_list(base: Mapping[str, str], extra: Mapping[str, str] | None) -> list[tuple[str, str]]:
     # Extra headers replace those of the same name, whatever their case.
     replaced = {name.lower() for name in extra or {}}
@@ -119,10 +129,8 @@ class WSGIClient:
         ``request`` is a ``SignedRequest``, or anything ``signed_request``
         signs. ``headers`` are added, replacing those of the same name.
         """
-        signed = _sign(request, self.secret)
-        return self.request(
-            "POST", path, body=signed.body, headers=dict(_header_list(signed.headers, headers))
-        )
+        body, sent = _post_parts(request, self.secret, headers)
+        return self.request("POST", path, body=body, headers=sent)
 
     def request(
         self,
@@ -230,10 +238,8 @@ class ASGIClient:
         headers: Mapping[str, str] | None = None,
     ) -> Response:
         """``post``, awaited in the running event loop."""
-        signed = _sign(request, self.secret)
-        return await self.request_async(
-            "POST", path, body=signed.body, headers=dict(_header_list(signed.headers, headers))
-        )
+        body, sent = _post_parts(request, self.secret, headers)
+        return await self.request_async("POST", path, body=body, headers=sent)
 
     def request(
         self,
